@@ -1,0 +1,1 @@
+"""Settings, middleware, logging and error handling shared by the whole service."""

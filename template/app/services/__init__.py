@@ -1,0 +1,1 @@
+"""Business logic over the repository Protocol and the cache."""
