@@ -2,18 +2,17 @@
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from typing import Generic, TypeVar
 
-T = TypeVar("T")
+Loaded = bytes | None
 
 
-class SingleFlight(Generic[T]):
+class SingleFlight:
     """Runs at most one `load` per key at a time in this process; the others await its result."""
 
     def __init__(self) -> None:
-        self._flights: dict[str, asyncio.Future[T]] = {}
+        self._flights: dict[str, asyncio.Future[Loaded]] = {}
 
-    async def run(self, key: str, load: Callable[[], Awaitable[T]]) -> T:
+    async def run(self, key: str, load: Callable[[], Awaitable[Loaded]]) -> Loaded:
         """The result of the load in flight for `key`, or of a new one started here."""
         while (flight := self._flights.get(key)) is not None:
             try:
