@@ -19,14 +19,14 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.http_load import run_load  # noqa: E402
-from benchmarks.servers import HOST, free_port, running, service_command  # noqa: E402
-from generator.render import render_project  # noqa: E402
+from benchmarks.http_load import run_load
+from benchmarks.servers import HOST, free_port, running, service_command
+from generator.render import render_project
 
 ROUNDS = 3
 SECONDS = 4.0
 
-BARE_APP = '''
+BARE_APP = """
 from fastapi import FastAPI
 
 app = FastAPI()
@@ -41,7 +41,7 @@ async def health() -> dict[str, str]:
 @app.get("/api/v1/items/{item_id}")
 async def read_item(item_id: int) -> dict[str, object]:
     return ITEM
-'''
+"""
 
 
 def measure(port: int, path: str) -> float:
@@ -66,8 +66,19 @@ def main() -> None:
             "LOG_LEVEL": "WARNING",
         }
         bare_command = [
-            sys.executable, "-m", "uvicorn", "bare_app:app", "--port", str(bare_port),
-            "--host", HOST, "--no-access-log", "--loop", "uvloop", "--http", "httptools",
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "bare_app:app",
+            "--port",
+            str(bare_port),
+            "--host",
+            HOST,
+            "--no-access-log",
+            "--loop",
+            "uvloop",
+            "--http",
+            "httptools",
         ]
         with (
             running(service_command(), project, service_env, service_port) as service_url,
