@@ -5,6 +5,7 @@ Every item a check creates is deleted again before the walk ends (when the walk 
 
 from __future__ import annotations
 
+import contextlib
 import math
 import uuid
 from collections.abc import Callable, Mapping
@@ -108,7 +109,7 @@ class ContractWalk:
         _expect_item(self.client.get(f"{ITEMS}/{item['id']}"), 200, item, "GET item")
 
     def list_items(self) -> None:
-        """``limit`` bounds the page (1..100, else 422) and paging with ``offset`` finds the item."""
+        """``limit`` bounds a page (1..100, else 422); paging with ``offset`` finds the item."""
         item = self._require_item()
         first = _expect_status(self.client.get(ITEMS, params={"limit": 1}), 200, "GET ?limit=1")
         if not isinstance(first, list) or len(first) > 1:
@@ -178,7 +179,9 @@ class ContractWalk:
                         f"X-Cache is {state!r} on the {ordinal} read, expected {expected_state}"
                     )
             renamed = {**item, "name": "renamed widget"}
-            _expect_item(self.client.patch(path, json={"name": "renamed widget"}), 200, renamed, "PATCH")
+            _expect_item(
+                self.client.patch(path, json={"name": "renamed widget"}), 200, renamed, "PATCH"
+            )
             _expect_item(self.client.get(path), 200, renamed, "GET after PATCH (stale cache?)")
         finally:
             self.client.delete(f"{ITEMS}/{item['id']}")
@@ -230,10 +233,8 @@ class ContractWalk:
     def cleanup(self) -> None:
         """Delete the item if a failed check left it behind."""
         if self._item is not None:
-            try:
+            with contextlib.suppress(httpx.HTTPError):
                 self.client.delete(f"{ITEMS}/{self._item['id']}")
-            except httpx.HTTPError:
-                pass
             self._item = None
 
     def _create(self, name: str, description: str | None, price: float) -> dict[str, Any]:

@@ -26,9 +26,11 @@ TEMPLATE_ROOT = Path(__file__).resolve().parents[1]
 ANSWERS_FILE = ".copier-answers.yml"
 _CONFIG_FILES = ("copier.yml", "copier.yaml")
 _REMOTE_PREFIXES = ("gh:", "gl:", "git@", "git+")
-# copier changes the process working directory (plumbum's local.cwd) while it renders,
-# so two renders in one process must never overlap.
-_RENDER_LOCK = threading.Lock()
+RENDER_LOCK = threading.RLock()
+"""Held during every render: copier changes the process working directory (plumbum's
+``local.cwd``), so two renders in one process must never overlap. Re-entrant, so a caller may
+hold it to time a render without the wait."""
+_NUMBER_TYPES: dict[str, type[int] | type[float]] = {"int": int, "float": float}
 
 
 class RenderError(GeneratorError):
@@ -108,9 +110,9 @@ def render_project(
             f"{target} is not empty: choose a new directory, or pass --force to render over it."
         )
     if not is_remote(source):
-        _refuse_unknown_questions(Path(source), answers)
+        _refuse_unknown_or_mistyped(Path(source), answers)
     try:
-        with _RENDER_LOCK:
+        with RENDER_LOCK:
             copier.run_copy(
                 source,
                 target,
@@ -146,7 +148,8 @@ def read_answers(project: Path) -> dict[str, Any]:
     return loaded
 
 
-def _refuse_unknown_questions(template_dir: Path, answers: Mapping[str, Any]) -> None:
+def _refuse_unknown_or_mistyped(template_dir: Path, answers: Mapping[str, Any]) -> None:
+    """Catch typos in names and numbers before copier, whose messages lack the question name."""
     questions = load_questions(template_dir)
     if questions is None:
         return
@@ -156,6 +159,16 @@ def _refuse_unknown_questions(template_dir: Path, answers: Mapping[str, Any]) ->
             f"Unknown question {', '.join(repr(name) for name in unknown)}: "
             f"the template asks {', '.join(questions)}."
         )
+    for name, value in answers.items():
+        kind = questions[name].get("type")
+        if isinstance(value, str) and kind in _NUMBER_TYPES:
+            try:
+                _NUMBER_TYPES[kind](value)
+            except ValueError:
+                raise RenderError(
+                    f"{name} must be {'an integer' if kind == 'int' else 'a number'}, "
+                    f"got {value!r}."
+                ) from None
 
 
 def _empty_directory(directory: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -53,7 +54,8 @@ class ServerProcess:
 
     def start(self) -> None:
         """Start the server (a new session, so SIGTERM can reach master and workers alike)."""
-        self._log = tempfile.TemporaryFile()
+        # Closed in close(); a file, not a pipe, so a chatty server never blocks on a full pipe.
+        self._log = tempfile.TemporaryFile()  # noqa: SIM115
         self._process = subprocess.Popen(
             [sys.executable, "-m", "app"],
             cwd=self.project,
@@ -149,10 +151,8 @@ class ServerProcess:
 
 
 def _signal_group(pgid: int, signum: signal.Signals) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pgid, signum)
-    except (ProcessLookupError, PermissionError):
-        pass
 
 
 def _group_alive(pgid: int) -> bool:

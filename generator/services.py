@@ -153,8 +153,8 @@ def _claim_redis_database(client: redis.Redis, token: str) -> int:
     import redis
 
     try:
-        configured = client.config_get("databases")
-        count = int(configured.get("databases", 16))
+        configured = client.config_get("databases").get("databases")
+        count = int(configured) if configured is not None else 16
     except redis.ResponseError:  # CONFIG may be disabled on managed servers
         count = 16
     for number in range(1, count):
@@ -205,5 +205,3 @@ async def _mysql_execute(statement: str) -> None:
             await cursor.execute(statement)
     finally:
         await connection.ensure_closed()
-
-

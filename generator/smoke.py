@@ -35,8 +35,9 @@ CHECK_TIMEOUT = 900.0
 MIGRATE_TIMEOUT = 180.0
 BOOT_TIMEOUT = 30.0
 STOP_TIMEOUT = 10.0
-# Variables of an outer pytest run that must not leak into the project's own pytest.
-_LEAKY_PREFIXES = ("PYTEST_CURRENT_TEST", "PYTEST_XDIST_", "PYTEST_VERSION")
+# Variables of an outer pytest run (xdist worker ids, current test) must not reach the project's.
+_LEAKY_PREFIXES = ("PYTEST_",)
+_TRACEBACK = "Traceback (most recent call last):"
 
 
 class SmokeInputError(GeneratorError):
@@ -71,9 +72,10 @@ class SmokeReport:
         """The failed steps."""
         return [step for step in self.steps if not step.ok]
 
-    def seconds(self, phase: Phase) -> float:
-        """Total seconds spent in one phase."""
-        return sum(step.seconds for step in self.steps if step.phase == phase)
+    def seconds(self, phase: Phase) -> float | None:
+        """Total seconds spent in one phase, or None when none of its steps ran."""
+        times = [step.seconds for step in self.steps if step.phase == phase]
+        return sum(times) if times else None
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready view of the report."""
@@ -105,13 +107,16 @@ def smoke_project(
     workers: int | None = None,
     skip_checks: bool = False,
     port: int | None = None,
+    checks_env: Mapping[str, str] | None = None,
     on_step: Callable[[SmokeStep], None] | None = None,
     cancel: threading.Event | None = None,
 ) -> SmokeReport:
     """Run the smoke steps on a rendered ``project`` and return the report.
 
     ``database_url`` / ``redis_url`` are exported as ``DATABASE_URL`` / ``REDIS_URL`` to every
-    step (unset: the project's own defaults apply). ``workers`` defaults to the project's answer.
+    step (unset: the project's own defaults apply). ``checks_env`` is added for the checks only:
+    the project's tests read ``TEST_DATABASE_URL`` / ``TEST_REDIS_URL`` and empty that database,
+    so pass only throwaway ones. ``workers`` defaults to the project's answer.
     The server is always stopped, also on exceptions and KeyboardInterrupt. Raises
     :class:`SmokeInputError` (before anything runs) for a path that is not a rendered project or
     a ``port`` in use.
@@ -123,7 +128,12 @@ def smoke_project(
         raise SmokeInputError(str(error)) from error
     if port is not None and port_in_use(port):
         raise SmokeInputError(f"Port {port} on 127.0.0.1 is in use: pick another with --port.")
-    worker_count = workers if workers is not None else int(answers.get("workers", 1))
+    try:
+        worker_count = workers if workers is not None else int(answers.get("workers", 1))
+    except (TypeError, ValueError):
+        raise SmokeInputError(
+            f"The answers file of {project} has workers={answers.get('workers')!r}: pass --workers."
+        ) from None
     if worker_count < 1:
         raise SmokeInputError(f"--workers must be at least 1, got {worker_count}.")
 
@@ -141,11 +151,14 @@ def smoke_project(
 
     env = _project_env(database_url, redis_url)
     if not skip_checks:
+        test_env = {**env, **(checks_env or {})}
         for name, arguments in CHECKS:
             check_cancel()
-            record(_run_command(name, "checks", project, arguments, env, CHECK_TIMEOUT))
+            record(_run_command(name, "checks", project, arguments, test_env, CHECK_TIMEOUT))
     check_cancel()
-    migrate = record(_run_command("migrate", "migrate", project, ("app", "migrate"), env, MIGRATE_TIMEOUT))
+    migrate = record(
+        _run_command("migrate", "migrate", project, ("app", "migrate"), env, MIGRATE_TIMEOUT)
+    )
     if not migrate.ok:
         return report
     check_cancel()
@@ -239,7 +252,9 @@ def _run_command(
     output = completed.stdout.decode("utf-8", "replace")
     if completed.returncode == 0:
         return SmokeStep(name, True, seconds, _tail(output, 1), phase)
-    detail = f"exit code {completed.returncode}: {_tail(output, 25)}"
+    # Checks print their findings last; other commands fail with a traceback at best.
+    summary = _tail(output, 20) if phase == "checks" else _failure_summary(output)
+    detail = f"exit code {completed.returncode}: {summary}"
     return SmokeStep(name, False, seconds, detail, phase)
 
 
@@ -250,6 +265,16 @@ def _project_env(database_url: str | None, redis_url: str | None) -> dict[str, s
     if redis_url is not None:
         env["REDIS_URL"] = redis_url
     return env
+
+
+def _failure_summary(output: str) -> str:
+    """A traceback's final exception line, else the last lines (mypy errors, pytest summary)."""
+    if _TRACEBACK in output:
+        after = output.rsplit(_TRACEBACK, 1)[1].splitlines()
+        final = [line for line in after if line.strip() and not line[0].isspace()]
+        if final:
+            return f"{final[-1].strip()} (traceback in the output)"
+    return _tail(output, 20)
 
 
 def _tail(output: str, lines: int) -> str:
