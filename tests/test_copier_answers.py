@@ -31,7 +31,7 @@ def render(dest: Path, answers: dict[str, Any]) -> None:
 @pytest.mark.parametrize("case", UNSUPPORTED, ids=lambda case: case.id)
 def test_refused_answers_render_nothing(tmp_path: Path, case: UnsupportedAnswers) -> None:
     dest = tmp_path / "project"
-    with pytest.raises(ValueError, match=".") as refused:
+    with pytest.raises(ValueError, match=r".") as refused:
         render(dest, dict(case.answers))
     message = str(refused.value)
     assert case.message in message
@@ -42,7 +42,7 @@ def test_refused_answers_render_nothing(tmp_path: Path, case: UnsupportedAnswers
 def test_each_refusal_has_its_own_message(tmp_path: Path) -> None:
     messages = set()
     for number, case in enumerate(UNSUPPORTED):
-        with pytest.raises(ValueError, match=".") as refused:
+        with pytest.raises(ValueError, match=r".") as refused:
             render(tmp_path / str(number), dict(case.answers))
         messages.add(str(refused.value))
     assert len(messages) >= len(UNSUPPORTED) - 2  # the two workers bounds share one message
@@ -51,8 +51,19 @@ def test_each_refusal_has_its_own_message(tmp_path: Path) -> None:
 def test_copier_cli_refuses_workers_zero_in_one_line(tmp_path: Path) -> None:
     dest = tmp_path / "project"
     result = subprocess.run(
-        [PYTHON, "-m", "copier", "copy", "--defaults", "--vcs-ref", "HEAD", "--data",
-         "workers=0", str(REPO_ROOT), str(dest)],
+        [
+            PYTHON,
+            "-m",
+            "copier",
+            "copy",
+            "--defaults",
+            "--vcs-ref",
+            "HEAD",
+            "--data",
+            "workers=0",
+            str(REPO_ROOT),
+            str(dest),
+        ],
         capture_output=True,
         text=True,
         timeout=120,
@@ -70,8 +81,17 @@ def test_copier_cli_refuses_workers_zero_in_one_line(tmp_path: Path) -> None:
 def test_copier_cli_renders_without_trust(tmp_path: Path) -> None:
     dest = tmp_path / "project"
     result = subprocess.run(
-        [PYTHON, "-m", "copier", "copy", "--defaults", "--vcs-ref", "HEAD", str(REPO_ROOT),
-         str(dest)],
+        [
+            PYTHON,
+            "-m",
+            "copier",
+            "copy",
+            "--defaults",
+            "--vcs-ref",
+            "HEAD",
+            str(REPO_ROOT),
+            str(dest),
+        ],
         capture_output=True,
         text=True,
         timeout=120,
@@ -86,7 +106,7 @@ ODD_BUT_VALID: list[tuple[str, dict[str, Any]]] = [
         "unicode-and-quotes",
         {
             "project_name": 'Café "Orders" API ☕',
-            "description": "Takes orders; says \"hi\" and uses back\\slashes {{ not jinja }}",
+            "description": 'Takes orders; says "hi" and uses back\\slashes {{ not jinja }}',
         },
     ),
     ("long-description", {"description": "word " * 60}),
@@ -103,7 +123,9 @@ ODD_BUT_VALID: list[tuple[str, dict[str, Any]]] = [
 ]
 
 
-@pytest.mark.parametrize(("name", "answers"), ODD_BUT_VALID, ids=[name for name, _ in ODD_BUT_VALID])
+@pytest.mark.parametrize(
+    ("name", "answers"), ODD_BUT_VALID, ids=[name for name, _ in ODD_BUT_VALID]
+)
 def test_odd_answers_render_lint_clean_projects(
     tmp_path: Path, name: str, answers: dict[str, Any]
 ) -> None:

@@ -24,7 +24,9 @@ def documented() -> dict[str, dict[str, str]]:
     for line in text.splitlines():
         cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
         if len(cells) == 5 and (name := NAME.match(cells[0])):
-            rows[name[1]] = dict(zip(("type", "default", "choices", "rule"), cells[1:], strict=True))
+            rows[name[1]] = dict(
+                zip(("type", "default", "choices", "rule"), cells[1:], strict=True)
+            )
     return rows
 
 

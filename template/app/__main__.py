@@ -1,12 +1,14 @@
 """`python -m app` serves the API with WEB_CONCURRENCY workers; `python -m app migrate` migrates."""
 
 import argparse
+import logging
 import sys
 
 import uvicorn
 from pydantic import ValidationError
 
 from app.core.config import Settings, get_settings
+from app.core.errors import DatabaseUnavailableError
 from app.core.logging import configure_logging
 
 
@@ -19,6 +21,20 @@ def _load_settings() -> Settings:
             for error in exc.errors()
         )
         sys.exit(f"Invalid configuration ({problems}); fix the environment or .env and retry.")
+
+
+def _migrate(settings: Settings) -> None:
+    from app.db import migrate
+
+    try:
+        migrate(settings)
+    except Exception as exc:
+        logging.getLogger("app.migrate").debug("migration failed", exc_info=True)
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        sys.exit(
+            f"Migration failed: {reason}. Check DATABASE_URL and that the database is reachable"
+            " (LOG_LEVEL=DEBUG shows the traceback)."
+        )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -37,7 +53,10 @@ def main(argv: list[str] | None = None) -> None:
     if args.command == "migrate":
         from app.db import migrate
 
-        migrate(settings)
+        try:
+            migrate(settings)
+        except DatabaseUnavailableError as exc:
+            sys.exit(f"Cannot migrate: the database is unreachable ({exc}); check DATABASE_URL.")
         return
     uvicorn.run(
         "app.main:app",
