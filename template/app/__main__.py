@@ -28,6 +28,8 @@ def _migrate(settings: Settings) -> None:
 
     try:
         migrate(settings)
+    except DatabaseUnavailableError as exc:
+        sys.exit(f"Cannot migrate: the database is unreachable ({exc}); check DATABASE_URL.")
     except Exception as exc:
         logging.getLogger("app.migrate").debug("migration failed", exc_info=True)
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
@@ -51,12 +53,7 @@ def main(argv: list[str] | None = None) -> None:
     settings = _load_settings()
     configure_logging(settings.log_level)
     if args.command == "migrate":
-        from app.db import migrate
-
-        try:
-            migrate(settings)
-        except DatabaseUnavailableError as exc:
-            sys.exit(f"Cannot migrate: the database is unreachable ({exc}); check DATABASE_URL.")
+        _migrate(settings)
         return
     uvicorn.run(
         "app.main:app",

@@ -1,5 +1,6 @@
 """The async engine for DATABASE_URL, and the Database the lifespan hands to requests."""
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -12,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async
 
 from app.core.config import Settings
 from app.core.urls import async_database_url
-from app.db.models import Base
+from app.db.migrations import migrate
 from app.db.repository import UNAVAILABLE_ERRORS, SqlAlchemyItemRepository
 from app.schemas.health import CheckResult
 
@@ -81,13 +82,13 @@ class SqlAlchemyDatabase:
 
 @asynccontextmanager
 async def connect(settings: Settings, app: FastAPI) -> AsyncIterator[SqlAlchemyDatabase]:
-    """Open the engine for the app's lifetime; with SQLite, create the schema for development."""
+    """Open the engine for the app's lifetime; a SQLite database is migrated first."""
+    if async_database_url(settings.database_url, DRIVERS).startswith("sqlite"):
+        # Development convenience only: other databases are migrated by `python -m app migrate`.
+        logger.info("sqlite development database: applying migrations at start-up")
+        await asyncio.to_thread(migrate, settings)
     engine = create_engine(settings)
     try:
-        if engine.dialect.name == "sqlite":
-            logger.info("sqlite development database: creating missing tables at start-up")
-            async with engine.begin() as connection:
-                await connection.run_sync(Base.metadata.create_all)
         yield SqlAlchemyDatabase(engine)
     finally:
         await engine.dispose()

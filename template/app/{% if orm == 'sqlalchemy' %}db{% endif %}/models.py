@@ -21,6 +21,8 @@ class ItemRecord(Base):
     """A row of the items table."""
 
     __tablename__ = "items"
+    # As in the migration: MySQL's older servers default to latin1.
+    __table_args__ = ({"mysql_charset": "utf8mb4"},)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(255))
