@@ -84,10 +84,7 @@ async def run_load(
     started = time.perf_counter()
     deadline = started + max_seconds
     await asyncio.gather(
-        *(
-            _connection(host, port, request, deadline, budget, result)
-            for _ in range(connections)
-        )
+        *(_connection(host, port, request, deadline, budget, result) for _ in range(connections))
     )
     result.seconds = time.perf_counter() - started
     return result

@@ -15,6 +15,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from generator.cli_update import check_update_command, update_command
 from generator.errors import GeneratorError
 from generator.matrix import MatrixResult, median_render_seconds, run_matrix, select
 from generator.render import TEMPLATE_ROOT, render_project
@@ -273,3 +274,8 @@ def _write_json(path: Path, payload: object) -> None:
         path.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
     except OSError as error:
         _fail(f"cannot write {path}: {error.strerror or error}", EXIT_FAILED)
+
+
+# Registered last so that `--help` lists the commands in the order a user meets them.
+app.command("update")(update_command)
+app.command("check-update")(check_update_command)

@@ -22,7 +22,7 @@ from packaging.version import InvalidVersion, Version
 from plumbum import ProcessExecutionError
 
 from generator.errors import GeneratorError, one_line
-from generator.render import RENDER_LOCK, NotAProjectError, read_answers
+from generator.render import RENDER_LOCK, NotAProjectError, is_remote, load_questions, read_answers
 
 _DESCRIBED_COMMIT = re.compile(r"^(?P<base>.+)-(?P<count>\d+)-g(?P<hash>[0-9a-f]+)$")
 _CONFLICT_START = b"<<<<<<< "
@@ -73,7 +73,8 @@ def update_project(
     data: Mapping[str, Any] | None = None,
     trust: bool = False,
 ) -> UpdateResult:
-    """Update ``project`` to ``vcs_ref`` of its template (default: the newest release tag).
+    """Update ``project`` to ``vcs_ref`` of its template (default: the newest release tag;
+    ``":current:"``: the version it records, to change answers only).
 
     ``data`` changes answers (e.g. ``{"cache": "redis"}``); every other answer is kept and new
     questions take their defaults. The project must be committed in git, so the update is one
@@ -84,7 +85,9 @@ def update_project(
     """
     target = Path(project).expanduser().resolve()
     previous = _recorded_commit(target)
+    _refuse_unknown_questions(target, data or {})
     _require_committed(target)
+    ref = copier.VcsRef.CURRENT if vcs_ref == copier.VcsRef.CURRENT.value else vcs_ref
     try:
         with RENDER_LOCK:
             copier.run_update(
@@ -92,16 +95,18 @@ def update_project(
                 data=dict(data or {}),
                 defaults=True,
                 overwrite=True,
-                vcs_ref=vcs_ref,
+                vcs_ref=ref,
                 unsafe=trust,
                 quiet=True,
                 conflict="inline",
             )
     except UnsafeTemplateError as error:
         source = read_answers(target).get("_src_path", "the template")
+        # copier's first line names the features ("... unsafe feature: migrations.").
+        features = str(error).splitlines()[0]
         raise UntrustedMigrationError(
-            f"This update runs template code in the project ({one_line(error)}): read the "
-            f"_migrations of {source}/copier.yml, then update again with --trust."
+            f"{features} They are commands copier would run in the project: read them in "
+            f"{source}/copier.yml (_migrations), then update again with --trust."
         ) from error
     except (
         CopierError,
@@ -189,6 +194,23 @@ def _recorded_commit(project: Path) -> str:
     return str(answers["_commit"])
 
 
+def _refuse_unknown_questions(project: Path, data: Mapping[str, Any]) -> None:
+    """copier silently drops an answer to a question it does not ask: catch the typo first.
+
+    Known are the recorded answers and, for a local template, its copier.yml's questions."""
+    answers = read_answers(project)
+    source = str(answers["_src_path"])
+    questions = None if is_remote(source) else load_questions(Path(source))
+    if questions is None:
+        return
+    unknown = sorted(set(data) - set(questions) - set(answers))
+    if unknown:
+        raise UpdateError(
+            f"Unknown question {', '.join(repr(name) for name in unknown)}: "
+            f"the template asks {', '.join(questions)}."
+        )
+
+
 def _require_committed(project: Path) -> None:
     """Refuse a project outside git, without a commit, or with uncommitted changes."""
     if _git(project, "rev-parse", "--show-toplevel").returncode != 0:
@@ -202,7 +224,8 @@ def _require_committed(project: Path) -> None:
     dirty = [line[3:] for line in status.stdout.splitlines() if line.strip()]
     if dirty:
         shown = ", ".join(dirty[:_SHOWN_DIRTY_FILES])
-        more = f" and {len(dirty) - _SHOWN_DIRTY_FILES} more" if len(dirty) > 3 else ""
+        hidden = len(dirty) - _SHOWN_DIRTY_FILES
+        more = f" and {hidden} more" if hidden > 0 else ""
         raise DirtyProjectError(
             f"{project} has uncommitted changes ({shown}{more}): commit or stash them, "
             "then update, so the update is one diff you can review or undo."
@@ -229,10 +252,8 @@ def _release_tags(source: str) -> list[tuple[Version, str]]:
     """(version, tag) for every final-release tag of the git repository at ``source``."""
     listed = _git(Path.cwd(), "ls-remote", "--tags", "--refs", source)
     if listed.returncode != 0:
-        raise UpdateError(
-            f"Cannot list the releases of the template at {source}: "
-            f"{one_line(RuntimeError(listed.stderr))}"
-        )
+        reason = " ".join(listed.stderr.split()) or f"git exit code {listed.returncode}"
+        raise UpdateError(f"Cannot list the releases of the template at {source}: {reason}")
     releases: list[tuple[Version, str]] = []
     for line in listed.stdout.splitlines():
         _, _, ref = line.partition("\t")
@@ -253,7 +274,7 @@ def _failure_message(project: Path, error: BaseException) -> str:
 
 def _git_paths(project: Path, *arguments: str) -> list[str]:
     """The NUL-separated paths a git command prints (run in ``project``)."""
-    completed = _git(project, *arguments, "-z")
+    completed = _git(project, arguments[0], "-z", *arguments[1:])
     return [path for path in completed.stdout.split("\0") if path]
 
 
@@ -272,4 +293,6 @@ def _git(directory: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
     except FileNotFoundError as error:
         raise UpdateError("git is not installed: install git, then update.") from error
     except subprocess.TimeoutExpired as error:
-        raise UpdateError(f"git {arguments[0]} did not finish within {_GIT_TIMEOUT:.0f} s.") from error
+        raise UpdateError(
+            f"git {arguments[0]} did not finish within {_GIT_TIMEOUT:.0f} s."
+        ) from error

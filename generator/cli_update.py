@@ -1,0 +1,124 @@
+"""The ``update`` and ``check-update`` commands; ``generator.cli`` registers them on its app.
+
+They only parse and print: the work is in :mod:`generator.update`.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from copier.errors import DirtyLocalWarning
+
+from generator.errors import GeneratorError
+from generator.update import UpdateResult, check_update, update_project
+
+EXIT_CONFLICTS = 1
+EXIT_REFUSED = 2
+
+
+def update_command(
+    project: Annotated[
+        Path, typer.Argument(help="A project rendered by `fastapi-stack new`, committed in git.")
+    ],
+    vcs_ref: Annotated[
+        str | None,
+        typer.Option(
+            help="Template tag, branch or commit to update to; `:current:` keeps the recorded "
+            "version (to change answers only). Default: the newest release."
+        ),
+    ] = None,
+    data: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--data",
+            "-d",
+            help="Change an answer as KEY=VALUE (e.g. cache=redis); repeatable. "
+            "Other answers are kept.",
+        ),
+    ] = None,
+    trust: Annotated[
+        bool,
+        typer.Option(
+            "--trust",
+            help="Let copier run the template's migrations (commands run in the project).",
+        ),
+    ] = False,
+) -> None:
+    """Update a project to a newer template release (or change an answer), keeping your edits.
+
+    Exits 1 and lists the files when the merge left conflicts to resolve by hand.
+    """
+    answers = _parse_data(data or [])
+    with warnings.catch_warnings():
+        # A local template with uncommitted changes is the template developer's own case.
+        warnings.simplefilter("ignore", DirtyLocalWarning)
+        try:
+            result = update_project(project, vcs_ref=vcs_ref, data=answers, trust=trust)
+        except GeneratorError as error:
+            _fail(str(error))
+    _print_update(result)
+    if not result.ok:
+        raise typer.Exit(EXIT_CONFLICTS)
+
+
+def check_update_command(
+    project: Annotated[Path, typer.Argument(help="A project rendered by `fastapi-stack new`.")],
+) -> None:
+    """Say whether the template has a release newer than the one the project records."""
+    try:
+        current, latest = check_update(project)
+    except GeneratorError as error:
+        _fail(str(error))
+    if latest is None:
+        typer.echo(f"Up to date: {project} is at {current}, the newest release of its template.")
+    else:
+        typer.echo(
+            f"{latest} is available ({project} is at {current}): "
+            f"run `fastapi-stack update {project}`."
+        )
+
+
+def _print_update(result: UpdateResult) -> None:
+    moved = (
+        f"from {result.previous} to {result.current}"
+        if result.previous != result.current
+        else f"at {result.current}"
+    )
+    if result.ok:
+        typer.echo(
+            f"Updated {result.project} {moved}: {_files(len(result.changed))} changed; "
+            "review with `git diff`, then commit."
+        )
+        return
+    typer.echo(
+        f"Updated {result.project} {moved}, with conflicts in {_files(len(result.conflicts))}; "
+        "resolve the <<<<<<< / >>>>>>> blocks, then commit:",
+        err=True,
+    )
+    for path in result.conflicts:
+        typer.echo(f"  {path}", err=True)
+
+
+def _files(count: int) -> str:
+    return f"{count} file{'' if count == 1 else 's'}"
+
+
+def _parse_data(pairs: Sequence[str]) -> dict[str, str]:
+    """``KEY=VALUE`` pairs; values stay strings so copier casts them by question type."""
+    answers: dict[str, str] = {}
+    for pair in pairs:
+        key, separator, value = pair.partition("=")
+        if not separator or not key.strip():
+            _fail(f"--data {pair!r} is not KEY=VALUE (e.g. --data cache=redis).")
+        answers[key.strip()] = value
+    return answers
+
+
+def _fail(message: str) -> NoReturn:
+    """One plain line on stderr and exit code 2, as every fastapi-stack command refuses input."""
+    typer.echo(f"Error: {message}", err=True)
+    raise typer.Exit(EXIT_REFUSED)
