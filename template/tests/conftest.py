@@ -6,6 +6,7 @@ use a temporary SQLite file. The database is migrated once and emptied before ea
 
 import os
 from collections.abc import Iterator
+from importlib.util import find_spec
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,9 @@ from fastapi.testclient import TestClient
 from app import db
 from app.core.config import Settings
 from app.main import create_app
+
+# The cache backend's own fixtures, when it has any (Redis: its server or an in-process stand-in).
+pytest_plugins = [name for name in ["tests.redis_support"] if find_spec(name)]
 
 
 @pytest.fixture(scope="session")
