@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -14,11 +13,11 @@ from generator.services import ServiceName, is_reachable, require_services, unre
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    # One mypy cache per xdist worker: third-party stubs are analysed once, not per render.
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-    cache = Path(tempfile.gettempdir()) / "fastapi-stack-tests" / f"mypy-{worker}"
-    os.environ.setdefault("MYPY_CACHE_DIR", str(cache))
+@pytest.fixture(scope="session", autouse=True)
+def _mypy_cache_per_worker(tmp_path_factory: pytest.TempPathFactory) -> None:
+    # One mypy cache per xdist worker and session: third-party packages are analysed once, not
+    # per render, and no two mypy processes ever write the same cache at once.
+    os.environ["MYPY_CACHE_DIR"] = str(tmp_path_factory.mktemp("mypy-cache"))
 
 
 def need_services(services: Iterable[ServiceName]) -> None:

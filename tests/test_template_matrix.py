@@ -87,7 +87,13 @@ def test_ruff_format(project: Path) -> None:
 
 @pytest.mark.parametrize("combination", PARAMS)
 def test_mypy_strict(project: Path) -> None:
-    run_in(project, "mypy")
+    try:
+        run_in(project, "mypy")
+    except AssertionError as failure:
+        if "INTERNAL ERROR" not in str(failure):
+            raise
+        # A crash of mypy's shared incremental cache is not a finding: check again from scratch.
+        run_in(project, "mypy", env={"MYPY_CACHE_DIR": str(project / ".mypy_cache")})
 
 
 @pytest.mark.parametrize("combination", PARAMS)
