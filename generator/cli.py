@@ -6,7 +6,7 @@ import json
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
 from copier.errors import DirtyLocalWarning
@@ -15,6 +15,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from generator.cli_common import EXIT_FAILED, EXIT_INTERRUPTED, fail, parse_data
 from generator.cli_update import check_update_command, update_command
 from generator.errors import GeneratorError
 from generator.matrix import MatrixResult, median_render_seconds, run_matrix, select
@@ -27,27 +28,6 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
 )
-
-EXIT_FAILED = 1
-EXIT_REFUSED = 2
-EXIT_INTERRUPTED = 130
-
-
-def _fail(message: str, code: int = EXIT_REFUSED) -> NoReturn:
-    """One plain line on stderr (no markup, no traceback) and the exit code."""
-    typer.echo(f"Error: {message}", err=True)
-    raise typer.Exit(code)
-
-
-def _parse_data(pairs: Sequence[str]) -> dict[str, str]:
-    """``KEY=VALUE`` pairs; values stay strings so copier casts them by question type."""
-    data: dict[str, str] = {}
-    for pair in pairs:
-        key, separator, value = pair.partition("=")
-        if not separator or not key.strip():
-            _fail(f"--data {pair!r} is not KEY=VALUE (e.g. --data project_name='Orders API').")
-        data[key.strip()] = value
-    return data
 
 
 @app.command()
@@ -93,7 +73,7 @@ def new(
     ] = False,
 ) -> None:
     """Render a new service from the template."""
-    answers: dict[str, Any] = dict(_parse_data(data or []))
+    answers: dict[str, Any] = dict(parse_data(data or []))
     for key, value in (("orm", orm), ("database", database), ("cache", cache)):
         if value is not None:
             answers[key] = value
@@ -109,7 +89,7 @@ def new(
                 dest, answers, defaults=defaults, vcs_ref=ref, template=template, force=force
             )
         except GeneratorError as error:
-            _fail(str(error))
+            fail(str(error))
     console = Console()
     if any(issubclass(warning.category, DirtyLocalWarning) for warning in caught):
         console.print("[dim]Note: rendered the template work tree with uncommitted changes.[/]")
@@ -161,9 +141,9 @@ def smoke(
             on_step=show,
         )
     except GeneratorError as error:
-        _fail(str(error))
+        fail(str(error))
     except KeyboardInterrupt:
-        _fail("interrupted; the server was stopped.", EXIT_INTERRUPTED)
+        fail("interrupted; the server was stopped.", EXIT_INTERRUPTED)
     _print_smoke(console, report)
     if json_file is not None:
         _write_json(json_file, report.to_dict())
@@ -193,9 +173,9 @@ def matrix(
     try:
         combinations = select(only or [])
     except GeneratorError as error:
-        _fail(str(error))
+        fail(str(error))
     if not combinations:
-        _fail("no supported combination matches these --only filters.")
+        fail("no supported combination matches these --only filters.")
     console = Console()
     progress = Progress(
         TextColumn("[bold]matrix"),
@@ -219,7 +199,7 @@ def matrix(
 
                 results = run_matrix(combinations, jobs, skip_checks=skip_checks, on_result=advance)
         except KeyboardInterrupt:
-            _fail("interrupted; running servers were stopped.", EXIT_INTERRUPTED)
+            fail("interrupted; running servers were stopped.", EXIT_INTERRUPTED)
     _print_matrix(console, results)
     if json_file is not None:
         _write_json(json_file, [result.to_dict() for result in results])
@@ -273,7 +253,7 @@ def _write_json(path: Path, payload: object) -> None:
     try:
         path.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
     except OSError as error:
-        _fail(f"cannot write {path}: {error.strerror or error}", EXIT_FAILED)
+        fail(f"cannot write {path}: {error.strerror or error}", EXIT_FAILED)
 
 
 # Registered last so that `--help` lists the commands in the order a user meets them.

@@ -6,18 +6,17 @@ They only parse and print: the work is in :mod:`generator.update`.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 from copier.errors import DirtyLocalWarning
 
+from generator.cli_common import fail, parse_data
 from generator.errors import GeneratorError
 from generator.update import UpdateResult, check_update, update_project
 
 EXIT_CONFLICTS = 1
-EXIT_REFUSED = 2
 
 
 def update_command(
@@ -52,14 +51,14 @@ def update_command(
 
     Exits 1 and lists the files when the merge left conflicts to resolve by hand.
     """
-    answers = _parse_data(data or [])
+    answers = parse_data(data or [])
     with warnings.catch_warnings():
         # A local template with uncommitted changes is the template developer's own case.
         warnings.simplefilter("ignore", DirtyLocalWarning)
         try:
             result = update_project(project, vcs_ref=vcs_ref, data=answers, trust=trust)
         except GeneratorError as error:
-            _fail(str(error))
+            fail(str(error))
     _print_update(result)
     if not result.ok:
         raise typer.Exit(EXIT_CONFLICTS)
@@ -72,7 +71,7 @@ def check_update_command(
     try:
         current, latest = check_update(project)
     except GeneratorError as error:
-        _fail(str(error))
+        fail(str(error))
     if latest is None:
         typer.echo(f"Up to date: {project} is at {current}, the newest release of its template.")
     else:
@@ -105,20 +104,3 @@ def _print_update(result: UpdateResult) -> None:
 
 def _files(count: int) -> str:
     return f"{count} file{'' if count == 1 else 's'}"
-
-
-def _parse_data(pairs: Sequence[str]) -> dict[str, str]:
-    """``KEY=VALUE`` pairs; values stay strings so copier casts them by question type."""
-    answers: dict[str, str] = {}
-    for pair in pairs:
-        key, separator, value = pair.partition("=")
-        if not separator or not key.strip():
-            _fail(f"--data {pair!r} is not KEY=VALUE (e.g. --data cache=redis).")
-        answers[key.strip()] = value
-    return answers
-
-
-def _fail(message: str) -> NoReturn:
-    """One plain line on stderr and exit code 2, as every fastapi-stack command refuses input."""
-    typer.echo(f"Error: {message}", err=True)
-    raise typer.Exit(EXIT_REFUSED)
