@@ -5,10 +5,11 @@ from importlib.util import find_spec
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from app.api.deps import get_database
+from app.api.deps import get_database, get_item_service
 from app.core.errors import DatabaseUnavailableError
 from app.repositories import Database
 from app.schemas.health import CheckResult
+from app.services.items import ItemService
 
 CACHE_CHECK = "disabled" if find_spec("app.cache") is None else "ok"
 
@@ -46,7 +47,11 @@ def test_database_outage_is_503_json_never_a_traceback(app: FastAPI, client: Tes
     async def down() -> Database:
         return _DownDatabase()  # type: ignore[return-value]
 
+    async def down_service() -> ItemService:
+        return ItemService(_DownDatabase().items, None)  # type: ignore[arg-type]
+
     app.dependency_overrides[get_database] = down
+    app.dependency_overrides[get_item_service] = down_service
     ready = client.get("/ready")
     assert ready.status_code == 503
     assert ready.json() == {

@@ -26,9 +26,11 @@ DatabaseDep = Annotated[Database, Depends(get_database)]
 CacheDep = Annotated[ItemCache | None, Depends(get_cache)]
 
 
-async def get_item_service(database: DatabaseDep, cache: CacheDep) -> ItemService:
-    """The item use cases over this request's repository and cache."""
-    return ItemService(database.items, cache)
+async def get_item_service(request: Request) -> ItemService:
+    """The item use cases over the lifespan's repository and cache."""
+    # Read from the state directly: on the hottest routes every level of sub-dependencies
+    # costs FastAPI about a third of a cached read's time.
+    return ItemService(request.state.database.items, request.state.cache)
 
 
 ItemServiceDep = Annotated[ItemService, Depends(get_item_service)]
