@@ -16,7 +16,7 @@ import httpx
 
 ITEMS = "/api/v1/items"
 FOREIGN_ORIGIN = "https://evil.example"
-CACHE_ROUNDS = 50
+CACHE_ROUNDS = 200
 
 
 class ContractViolation(Exception):
