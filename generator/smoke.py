@@ -206,7 +206,10 @@ def _walk_contract(
     check_cancel: Callable[[], None],
 ) -> None:
     """Run the contract checks in order, stopping at the first failure."""
-    with httpx.Client(base_url=base_url, timeout=10.0) as client:
+    # A new connection per request, so that with several workers the reads after writes reach
+    # other workers than the writes did.
+    no_keepalive = httpx.Limits(max_keepalive_connections=0)
+    with httpx.Client(base_url=base_url, timeout=10.0, limits=no_keepalive) as client:
         walk = ContractWalk(client, settings)
         try:
             for name, check in walk.checks():
