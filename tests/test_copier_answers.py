@@ -48,26 +48,19 @@ def test_each_refusal_has_its_own_message(tmp_path: Path) -> None:
     assert len(messages) >= len(UNSUPPORTED) - 2  # the two workers bounds share one message
 
 
-def test_copier_cli_refuses_workers_zero_in_one_line(tmp_path: Path) -> None:
-    dest = tmp_path / "project"
-    result = subprocess.run(
-        [
-            PYTHON,
-            "-m",
-            "copier",
-            "copy",
-            "--defaults",
-            "--vcs-ref",
-            "HEAD",
-            "--data",
-            "workers=0",
-            str(REPO_ROOT),
-            str(dest),
-        ],
+def copier_cli(*arguments: str) -> subprocess.CompletedProcess[str]:
+    """Run copier's own command line, as a user would, on the working tree."""
+    return subprocess.run(
+        [PYTHON, "-m", "copier", "copy", "--defaults", "--vcs-ref", "HEAD", *arguments],
         capture_output=True,
         text=True,
         timeout=120,
     )
+
+
+def test_copier_cli_refuses_workers_zero_in_one_line(tmp_path: Path) -> None:
+    dest = tmp_path / "project"
+    result = copier_cli("--data", "workers=0", str(REPO_ROOT), str(dest))
     assert result.returncode != 0
     # copier's own CLI prints a traceback above a validator's message (copier-org/copier#1436);
     # the last line is ours. `fastapi-stack new` prints that line alone (tests/test_cli.py).
@@ -80,22 +73,7 @@ def test_copier_cli_refuses_workers_zero_in_one_line(tmp_path: Path) -> None:
 
 def test_copier_cli_renders_without_trust(tmp_path: Path) -> None:
     dest = tmp_path / "project"
-    result = subprocess.run(
-        [
-            PYTHON,
-            "-m",
-            "copier",
-            "copy",
-            "--defaults",
-            "--vcs-ref",
-            "HEAD",
-            str(REPO_ROOT),
-            str(dest),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = copier_cli(str(REPO_ROOT), str(dest))
     assert result.returncode == 0, result.stderr
     assert (dest / "app" / "main.py").is_file()
     assert "make install" in result.stderr + result.stdout
