@@ -11,7 +11,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -36,7 +36,11 @@ MIGRATE_TIMEOUT = 180.0
 BOOT_TIMEOUT = 30.0
 STOP_TIMEOUT = 10.0
 # Variables of an outer pytest run (xdist worker ids, current test) must not reach the project's.
+# Variables of a calling pytest that would make a project's own pytest act as its worker.
 _LEAKY_PREFIXES = ("PYTEST_",)
+# The test servers: without them a project's tests use a temporary SQLite file and, for Redis,
+# their in-process stand-in.
+TEST_SERVER_VARIABLES = ("TEST_DATABASE_URL", "TEST_REDIS_URL", "DATABASE_URL", "REDIS_URL")
 _TRACEBACK = "Traceback (most recent call last):"
 
 
@@ -261,8 +265,18 @@ def _run_command(
     return SmokeStep(name, False, seconds, detail, phase)
 
 
+def project_environment(drop: Sequence[str] = ()) -> dict[str, str]:
+    """This process's environment for a rendered project's commands: without a calling pytest's
+    variables, and without the names in `drop` (e.g. TEST_SERVER_VARIABLES)."""
+    return {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(_LEAKY_PREFIXES) and key not in drop
+    }
+
+
 def _project_env(database_url: str | None, redis_url: str | None) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith(_LEAKY_PREFIXES)}
+    env = project_environment()
     if database_url is not None:
         env["DATABASE_URL"] = database_url
     if redis_url is not None:

@@ -8,7 +8,6 @@ SQLite file of their own (never a database named in this process's environment).
 from __future__ import annotations
 
 import ast
-import os
 import re
 import subprocess
 import sys
@@ -17,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from generator.render import render_project
+from generator.smoke import TEST_SERVER_VARIABLES, project_environment
 
 pytestmark = [
     pytest.mark.slow,
@@ -35,17 +35,11 @@ HOW_TO_MIGRATE = {
 }
 DRIFT_TEST = "tests/test_migrations.py::test_models_match_the_migrations"
 # The outer run's variables, and databases the project's tests would otherwise use and empty.
-_LEAKY_PREFIXES = ("PYTEST_",)
-_LEAKY_NAMES = ("TEST_DATABASE_URL", "TEST_REDIS_URL", "DATABASE_URL", "REDIS_URL")
 
 
 def run_migrations_tests(project: Path) -> subprocess.CompletedProcess[str]:
     """The project's tests/test_migrations.py, run by its own pytest configuration."""
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(_LEAKY_PREFIXES) and key not in _LEAKY_NAMES
-    }
+    env = project_environment(drop=TEST_SERVER_VARIABLES)
     return subprocess.run(
         [
             sys.executable,

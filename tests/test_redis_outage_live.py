@@ -14,7 +14,6 @@ its silently reopened connection) and serve nothing the outage invalidated.
 from __future__ import annotations
 
 import itertools
-import os
 import shutil
 import signal
 import subprocess
@@ -31,6 +30,7 @@ import redis
 from generator.render import render_project
 from generator.server import LOOPBACK, ServerProcess, free_port
 from generator.services import require_services
+from generator.smoke import project_environment
 
 pytestmark = [
     pytest.mark.slow,
@@ -159,7 +159,7 @@ def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
 def service(project: Path, redis_server: RedisServer, tmp_path: Path) -> Iterator[ServerProcess]:
     """``python -m app`` with two workers, a fresh SQLite file and our Redis."""
     port = free_port()
-    env = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST_")}
+    env = project_environment()
     env.update(
         DATABASE_URL=f"sqlite:///{tmp_path / 'app.db'}",
         REDIS_URL=redis_server.url,

@@ -9,7 +9,6 @@ render is reused.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -20,8 +19,8 @@ import pytest
 from pytest_copie.plugin import Copie
 
 from generator.matrix import COMBINATIONS, Combination
-from generator.services import fresh_database, fresh_redis_database
-from generator.smoke import smoke_project
+from generator.services import DatabaseKind, fresh_database, fresh_redis_database
+from generator.smoke import project_environment, smoke_project
 from tests.conftest import need_services
 
 pytestmark = pytest.mark.slow
@@ -51,15 +50,11 @@ def services(combination: Combination) -> Iterator[dict[str, str]]:
     env: dict[str, str] = {}
     with ExitStack() as stack:
         if combination.database in ("postgres", "mysql"):
-            env["TEST_DATABASE_URL"] = stack.enter_context(fresh_database(combination.database))
+            kind: DatabaseKind = "postgres" if combination.database == "postgres" else "mysql"
+            env["TEST_DATABASE_URL"] = stack.enter_context(fresh_database(kind))
         if combination.cache == "redis":
             env["TEST_REDIS_URL"] = stack.enter_context(fresh_redis_database())
         yield env
-
-
-def clean_environment() -> dict[str, str]:
-    """This process's environment without what would make the inner pytest act as our worker."""
-    return {key: value for key, value in os.environ.items() if not key.startswith("PYTEST_")}
 
 
 def run_in(project: Path, *arguments: str, env: dict[str, str] | None = None) -> None:
@@ -67,7 +62,7 @@ def run_in(project: Path, *arguments: str, env: dict[str, str] | None = None) ->
     result = subprocess.run(
         [sys.executable, "-m", *arguments],
         cwd=project,
-        env={**clean_environment(), **(env or {})},
+        env={**project_environment(), **(env or {})},
         capture_output=True,
         text=True,
         timeout=900,

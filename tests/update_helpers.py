@@ -21,6 +21,7 @@ from typing import Any
 import typer
 from typer.testing import CliRunner, Result
 
+from generator import smoke
 from generator.cli_update import check_update_command, update_command
 from generator.render import render_project
 from generator.smoke import CHECKS
@@ -146,12 +147,7 @@ def copy_project(source: Path, dest: Path) -> Path:
 def project_environment() -> dict[str, str]:
     """This environment minus the outer pytest's variables and the test servers: the project's
     tests then use a temporary SQLite file and, for Redis, their in-process stand-in."""
-    skipped = ("TEST_DATABASE_URL", "TEST_REDIS_URL", "DATABASE_URL", "REDIS_URL")
-    return {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith("PYTEST_") and key not in skipped
-    }
+    return smoke.project_environment(drop=smoke.TEST_SERVER_VARIABLES)
 
 
 def assert_project_checks_pass(project: Path, mypy_cache: Path) -> None:

@@ -64,9 +64,10 @@ class RequestContextMiddleware:
                 raise
             await _send_internal_error(send_with_headers, request_id)
         finally:
+            client = scope.get("client")
             access_logger.info(
                 "%s %s %s %d %.1fms request_id=%s",
-                scope.get("client", ("-",))[0] if scope.get("client") else "-",
+                client[0] if client else "-",
                 scope["method"],
                 scope["path"],
                 status,
